@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+
+	"github.com/latchgo/latch"
+	"github.com/latchgo/latch/memstore"
+	"github.com/latchgo/latch/sqlstore"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// resources opens databases once, so that the session store and the users
+// of one sqlite:// URL share a *sql.DB, and closes all it opened in
+// reverse order.
+type resources struct {
+	dbs     map[string]*sql.DB // by file path
+	closers []io.Closer
+}
+
+// sqlite returns the database at path, opening it on first use.
+func (res *resources) sqlite(path string) (*sql.DB, error) {
+	if db, ok := res.dbs[path]; ok {
+		return db, nil
+	}
+	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN(path))
+	if err != nil {
+		return nil, err
+	}
+	if res.dbs == nil {
+		res.dbs = map[string]*sql.DB{}
+	}
+	res.dbs[path] = db
+	res.closers = append(res.closers, db)
+	return db, nil
+}
+
+// onClose registers c to be closed by Close.
+func (res *resources) onClose(c io.Closer) {
+	res.closers = append(res.closers, c)
+}
+
+// Close closes everything opened, the last opened first.
+func (res *resources) Close() error {
+	var errs []error
+	for i := len(res.closers) - 1; i >= 0; i-- {
+		errs = append(errs, res.closers[i].Close())
+	}
+	res.closers = nil
+	res.dbs = nil
+	return errors.Join(errs...)
+}
+
+// openStore opens the session store that u names. A store that cannot be
+// opened (a missing directory, a corrupt file) is bad configuration.
+func (res *resources) openStore(ctx context.Context, u storeURL) (latch.Store, error) {
+	switch u.Kind {
+	case kindMemory:
+		s := memstore.New()
+		res.onClose(s)
+		return s, nil
+	case kindSQLite:
+		db, err := res.sqlite(u.Path)
+		if err != nil {
+			return nil, usagef("latch: --store: %v", err)
+		}
+		s, err := sqlstore.Open(ctx, db, sqlstore.SQLite)
+		if err != nil {
+			return nil, usagef("latch: --store: %s: %v", u.Path, err)
+		}
+		res.onClose(s)
+		return s, nil
+	}
+	return nil, usagef("latch: --store: %s store is not built yet", u.Kind)
+}
