@@ -20,6 +20,9 @@ var templateFS embed.FS
 //go:embed static/style.css
 var styleCSS []byte
 
+//go:embed static/back.js
+var backJS []byte
+
 // pages holds one template per page, each over the base layout.
 var pages = parsePages("login", "home", "sessions", "password", "error")
 

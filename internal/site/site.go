@@ -75,7 +75,8 @@ func New(cfg Config) http.Handler {
 	top := http.NewServeMux()
 	top.HandleFunc("GET /healthz", healthz)
 	top.Handle("GET /readyz", readyz(cfg.Ready, cfg.ReadyTimeout))
-	top.HandleFunc("GET /static/style.css", stylesheet)
+	top.Handle("GET /static/style.css", static("text/css; charset=utf-8", styleCSS))
+	top.Handle("GET /static/back.js", static("text/javascript; charset=utf-8", backJS))
 	if cfg.Metrics != nil {
 		top.Handle("GET /metrics", cfg.Metrics)
 	}
@@ -84,9 +85,9 @@ func New(cfg Config) http.Handler {
 	app := cfg.Sessions.Handler(cfg.Auth.Middleware(s.routes()))
 	top.Handle("/", private(apiErrors(auth.CrossOrigin(app))))
 	if cfg.AccessLog == nil && cfg.Metrics == nil {
-		return top
+		return secure(top)
 	}
-	return accessLog(cfg.AccessLog, cfg.Metrics, top)
+	return accessLog(cfg.AccessLog, cfg.Metrics, secure(top))
 }
 
 // routes returns the mux of the pages and the API.
@@ -140,12 +141,14 @@ func readyz(ready func(context.Context) error, timeout time.Duration) http.Handl
 	})
 }
 
-// stylesheet serves the one stylesheet; it holds no session and may be
-// cached for a day.
-func stylesheet(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	w.Write(styleCSS)
+// static serves an embedded file: the stylesheet and the one script hold
+// no session and may be cached for a day.
+func static(contentType string, body []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(body)
+	})
 }
 
 // readyWithin runs ready and gives up after timeout even if ready ignores

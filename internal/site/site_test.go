@@ -257,3 +257,41 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestSecurityHeaders(t *testing.T) {
+	h := newHarness(t, options{})
+	for _, path := range []string{"/login", "/", "/api/session", "/static/style.css"} {
+		resp, _ := h.do(h.client(), "GET", path, nil)
+		for name, want := range map[string]string{
+			"X-Frame-Options":        "DENY",
+			"X-Content-Type-Options": "nosniff",
+			"Referrer-Policy":        "same-origin",
+		} {
+			if got := resp.Header.Get(name); got != want {
+				t.Errorf("GET %s: %s = %q, want %q", path, name, got, want)
+			}
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "form-action 'self'") {
+			t.Errorf("GET %s: Content-Security-Policy = %q", path, csp)
+		}
+	}
+}
+
+func TestBackScriptOnlyOnSignedInPages(t *testing.T) {
+	h := newHarness(t, options{})
+	_, body := h.do(h.client(), "GET", "/login", nil)
+	if strings.Contains(body, "back.js") {
+		t.Error("the sign-in page loads back.js")
+	}
+	h.addUser("carol")
+	c := h.client()
+	h.login(c, "carol")
+	if _, body := h.do(c, "GET", "/", nil); !strings.Contains(body, `<script src="/static/back.js">`) {
+		t.Error("the signed-in home page does not load back.js")
+	}
+	resp, js := h.do(h.client(), "GET", "/static/back.js", nil)
+	checkStatus(t, resp, js, 200)
+	if !strings.Contains(js, "pageshow") {
+		t.Errorf("back.js = %q", js)
+	}
+}
