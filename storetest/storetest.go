@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) latch.Store) {
 		userIndexTests,
 		iteratorTests,
 		pingerTests,
+		managerTests,
 	}
 	for _, group := range groups {
 		for _, tc := range group {
