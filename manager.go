@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -13,8 +15,9 @@ import (
 // and its [Manager.Handler] gives every request a [Session]. A Manager is
 // safe for concurrent use; make one per application with [New].
 type Manager struct {
-	cfg   Config
-	store Store
+	cfg         Config
+	store       Store
+	cookieAttrs [2]string // see cookieAttributes
 }
 
 // New returns a Manager over store, with cfg validated and its defaults
@@ -27,7 +30,11 @@ func New(store Store, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{cfg: cfg, store: store}, nil
+	attrs, err := cookieAttributes(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Manager{cfg: cfg, store: store, cookieAttrs: attrs}, nil
 }
 
 // Config returns the settings in force, defaults filled in.
@@ -63,8 +70,8 @@ type requestState struct {
 }
 
 // storeCtx bounds a store call by StoreTimeout.
-func (m *Manager) storeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, m.cfg.StoreTimeout)
+func (m *Manager) storeCtx(ctx context.Context) (context.Context, func()) {
+	return withLazyDeadline(ctx, time.Now().Add(m.cfg.StoreTimeout))
 }
 
 // fetch loads and decodes the live record under key. A record that cannot
@@ -140,11 +147,11 @@ func (s *Session) commit(w http.ResponseWriter, r *http.Request) error {
 	s.stale = s.stale[:0]
 	switch {
 	case s.id != "" && (s.cookieUp || cfg.SaveEveryRequest):
-		http.SetCookie(w, s.m.cookie(r, s.id, s.h))
+		s.m.setCookie(w, r, s.id, s.h)
 	case s.id == "" && s.cookie:
 		// The request's session is gone (destroyed, expired or never
 		// ours): drop the cookie rather than send it to the store again.
-		http.SetCookie(w, s.m.cookie(r, "", s.h))
+		s.m.setCookie(w, r, "", s.h)
 	}
 	return nil
 }
@@ -235,23 +242,44 @@ func (s *Session) reload(ctx context.Context) error {
 	return nil
 }
 
-// cookie returns the session cookie for id; for id "" one that expires it.
-func (m *Manager) cookie(r *http.Request, id string, h header) *http.Cookie {
-	c := &http.Cookie{
-		Name:     m.cfg.CookieName,
-		Value:    id,
-		Path:     m.cfg.Path,
-		Domain:   m.cfg.Domain,
-		HttpOnly: !m.cfg.AllowScriptAccess,
-		SameSite: m.cfg.SameSite,
-		Secure:   m.cfg.Secure == SecureAlways || m.cfg.Secure == SecureAuto && r.TLS != nil,
+// setCookie adds the session cookie for id to w's header; for id "" one
+// that expires it. The header is built from attributes rendered once, in
+// New: http.SetCookie would validate and render them again per response.
+func (m *Manager) setCookie(w http.ResponseWriter, r *http.Request, id string, h header) {
+	secure := m.cfg.Secure == SecureAlways || m.cfg.Secure == SecureAuto && r.TLS != nil
+	attrs := m.cookieAttrs[0]
+	if secure {
+		attrs = m.cookieAttrs[1]
 	}
+	maxAge := ""
 	switch {
 	case id == "":
-		c.MaxAge = -1
+		maxAge = "; Max-Age=0"
 	case !m.cfg.onClose(h):
 		_, absolute := m.cfg.deadline(h)
-		c.MaxAge = max(1, int(time.Until(absolute).Seconds()))
+		maxAge = "; Max-Age=" + strconv.Itoa(max(1, int(time.Until(absolute).Seconds())))
 	}
-	return c
+	w.Header().Add("Set-Cookie", m.cfg.CookieName+"="+id+maxAge+attrs)
+}
+
+// cookieAttributes renders the fixed attributes of the session cookie,
+// without and with Secure, as "; Path=/; HttpOnly; SameSite=Lax".
+func cookieAttributes(cfg *Config) ([2]string, error) {
+	var attrs [2]string
+	for i, secure := range []bool{false, true} {
+		c := &http.Cookie{
+			Name:     cfg.CookieName,
+			Value:    "x",
+			Path:     cfg.Path,
+			Domain:   cfg.Domain,
+			HttpOnly: !cfg.AllowScriptAccess,
+			SameSite: cfg.SameSite,
+			Secure:   secure,
+		}
+		if err := c.Valid(); err != nil {
+			return attrs, fmt.Errorf("latch: cookie: %w", err)
+		}
+		attrs[i] = strings.TrimPrefix(c.String(), cfg.CookieName+"=x")
+	}
+	return attrs, nil
 }
