@@ -38,7 +38,7 @@ func (g *gate) do(ctx context.Context, f func()) error {
 	if g.held != nil {
 		g.held()
 	}
-	runInBackground(f)
+	f()
 	return nil
 }
 

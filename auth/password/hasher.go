@@ -39,12 +39,6 @@ type Options struct {
 
 // A Hasher hashes and verifies passwords under a concurrency limit.
 // Create one with [New]; it is safe for concurrent use.
-//
-// On Linux each hash runs on a thread of the lowest scheduling priority,
-// so that it uses the CPU time that serving requests leaves. For that to
-// help, a Go program that hashes under load should run with GOMAXPROCS
-// raised by [Hasher.MaxConcurrent] above the number of CPUs: hashes then
-// hold those extra Ps, not the ones that serve requests.
 type Hasher struct {
 	params Params
 	limits limits
