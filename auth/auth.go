@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"time"
 
 	"github.com/latchgo/latch"
 	"github.com/latchgo/latch/auth/password"
@@ -55,6 +56,35 @@ type Config struct {
 	// Audit receives the security events. Default: [LogEvent], which logs
 	// them with log/slog.
 	Audit func(ctx context.Context, e Event)
+
+	// UserCacheTTL, when positive, lets [Auth.Middleware] and
+	// [Auth.RequireLogin] reuse a user read from Users by ID less than
+	// this long ago, instead of reading it on every signed-in request.
+	// Default 0: no cache, every signed-in request reads its user.
+	//
+	// The trade: a change to a user made by another process (another
+	// instance deactivating the user or changing the password, `latch
+	// passwd`, a direct write to the store) is seen by this process up to
+	// UserCacheTTL late. Until then a deactivated user stays signed in
+	// here, and so does a session signed in under the old password that
+	// is still in the session store. Sessions deleted from the session
+	// store are dead at once whatever the TTL, because every request
+	// still loads its session from there: those revoked, signed out, or
+	// ended by a password change through the store's [latch.UserIndex],
+	// as `latch passwd` and [Auth.SetPassword] do.
+	//
+	// The cache only delays sign-outs, never causes one: a session that
+	// the cached user would end (inactive, or a session auth hash that
+	// does not match) is checked against a fresh read first. Changes made
+	// through this Auth ([Auth.ChangePassword], [Auth.SetPassword], the
+	// upgrade of a hash at sign-in, and SetPasswordHash or SetActive on
+	// [Auth.Users]) drop the user from the cache at once.
+	UserCacheTTL time.Duration
+
+	// UserCacheSize bounds the number of users the cache holds; when it
+	// is full, expired users are dropped, or all of them. Default
+	// [DefaultUserCacheSize]. It matters only with UserCacheTTL.
+	UserCacheSize int
 }
 
 // Auth signs users in and out. It is safe for concurrent use; make one
@@ -67,6 +97,7 @@ type Auth struct {
 	loginURL *url.URL
 	proxies  []netip.Prefix
 	audit    func(context.Context, Event)
+	cache    *userCache // nil without Config.UserCacheTTL
 }
 
 // New returns an Auth configured by cfg, or an error that names every
@@ -101,10 +132,19 @@ func New(cfg Config) (*Auth, error) {
 	if cfg.Audit == nil {
 		cfg.Audit = LogEvent
 	}
+	if cfg.UserCacheTTL < 0 {
+		errs = append(errs, fmt.Errorf("auth: Config.UserCacheTTL: must not be negative, got %v", cfg.UserCacheTTL))
+	}
+	if cfg.UserCacheSize < 0 {
+		errs = append(errs, fmt.Errorf("auth: Config.UserCacheSize: must not be negative, got %d", cfg.UserCacheSize))
+	}
+	if cfg.UserCacheSize == 0 {
+		cfg.UserCacheSize = DefaultUserCacheSize
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return &Auth{
+	a := &Auth{
 		sessions: cfg.Sessions,
 		users:    cfg.Users,
 		hasher:   cfg.Hasher,
@@ -112,10 +152,17 @@ func New(cfg Config) (*Auth, error) {
 		loginURL: login,
 		proxies:  cfg.TrustedProxies,
 		audit:    cfg.Audit,
-	}, nil
+	}
+	if cfg.UserCacheTTL > 0 {
+		a.cache = newUserCache(cfg.UserCacheTTL, cfg.UserCacheSize)
+		a.users = forgettingUsers{a.users, a.cache}
+	}
+	return a, nil
 }
 
-// Users returns the accounts store.
+// Users returns the accounts store. With a user cache
+// ([Config.UserCacheTTL]) it is a wrapper of [Config.Users] whose
+// SetPasswordHash and SetActive also drop the user from the cache.
 func (a *Auth) Users() Users { return a.users }
 
 // usersErr wraps a failure of the user store: not-found and exists stay

@@ -33,7 +33,9 @@ type currentKey struct{}
 // of the session store or of the user store is not: the request is
 // answered with 503 and Retry-After, never signed out silently.
 //
-// A request without a session cookie costs no store access.
+// A request without a session cookie costs no store access. With
+// [Config.UserCacheTTL], a signed-in request whose user was read recently
+// costs no user store access either.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok, err := a.resolve(r.Context())
@@ -74,23 +76,41 @@ func (a *Auth) resolve(ctx context.Context) (User, bool, error) {
 	if err != nil || id == "" {
 		return User{}, false, err
 	}
-	u, err := a.users.UserByID(ctx, id)
+	u, cached, err := a.userByID(ctx, id, false)
+	ok, err := signedIn(s, u, err)
+	if !ok && err == nil && cached {
+		// A cached user only delays a sign-out, never causes one: the user
+		// may have been reactivated, or signed in to this session under a
+		// new password, in another process.
+		u, _, err = a.userByID(ctx, id, true)
+		ok, err = signedIn(s, u, err)
+	}
 	switch {
-	case errors.Is(err, ErrUserNotFound):
-		return User{}, false, s.Destroy()
 	case err != nil:
-		return User{}, false, usersErr("load signed-in user", err)
-	case !u.Active:
-		return User{}, false, s.Destroy()
-	}
-	stored, err := latch.Get[string](s, SessionAuthHash)
-	if err != nil && errors.Is(err, latch.ErrUnavailable) {
 		return User{}, false, err
-	}
-	if subtle.ConstantTimeCompare([]byte(stored), []byte(authHash(u.PasswordHash))) != 1 {
+	case !ok:
 		return User{}, false, s.Destroy()
 	}
 	return u, true, nil
+}
+
+// signedIn reports whether u, read with err, is signed in to s: it exists,
+// is active, and s holds the auth hash of its password. An error is a
+// failure of a store.
+func signedIn(s *latch.Session, u User, err error) (bool, error) {
+	switch {
+	case errors.Is(err, ErrUserNotFound):
+		return false, nil
+	case err != nil:
+		return false, usersErr("load signed-in user", err)
+	case !u.Active:
+		return false, nil
+	}
+	stored, err := latch.Get[string](s, SessionAuthHash)
+	if err != nil && errors.Is(err, latch.ErrUnavailable) {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare([]byte(stored), []byte(authHash(u.PasswordHash))) == 1, nil
 }
 
 // user returns the signed-in user of r, resolving it when r did not pass

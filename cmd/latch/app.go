@@ -99,6 +99,7 @@ func newAuth(m *latch.Manager, users auth.Users, ts throttle.Store, cfg serveCon
 		Throttle:       &throttle.Limiter{Store: timeoutThrottle{ts, cfg.session.StoreTimeout}, Limit: cfg.limit.Limit, Window: cfg.limit.Window},
 		TrustedProxies: cfg.proxies,
 		Audit:          auditTo(cfg.log),
+		UserCacheTTL:   cfg.userCacheTTL,
 	})
 	if err != nil {
 		return nil, usagef("latch: %v", err)

@@ -93,3 +93,32 @@ func TestPositionalAndFlagsInterleave(t *testing.T) {
 		t.Errorf("after --: pos %q err %v", pos, err)
 	}
 }
+
+func TestUserCacheTTL(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		{"default", nil, nil, time.Second},
+		{"env", nil, map[string]string{"LATCH_USER_CACHE_TTL": "5s"}, 5 * time.Second},
+		{"off", []string{"--user-cache-ttl", "0"}, map[string]string{"LATCH_USER_CACHE_TTL": "5s"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := testCLI(tt.env, "")
+			s := &serveCmd{cli: c}
+			if _, err := c.parseFlags(s.flags(), tt.args); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := s.config()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.userCacheTTL != tt.want {
+				t.Errorf("userCacheTTL = %v, want %v", cfg.userCacheTTL, tt.want)
+			}
+		})
+	}
+}

@@ -52,6 +52,7 @@ func TestExitCodes(t *testing.T) {
 		{"store not built", []string{"serve", "--store", "redis://localhost:6379/0"}, 2, "latch: --store: redis store is not built yet"},
 		{"bad duration", []string{"serve", "--lifetime", "forever"}, 2, "invalid value"},
 		{"negative duration", []string{"serve", "--idle-timeout", "-1s"}, 2, "--idle-timeout: must be positive"},
+		{"negative user cache TTL", []string{"serve", "--user-cache-ttl", "-1s"}, 2, "--user-cache-ttl: must be positive"},
 		{"bad cookie-secure", []string{"serve", "--cookie-secure", "maybe"}, 2, "--cookie-secure"},
 		{"bad login-limit", []string{"serve", "--login-limit", "five"}, 2, "login-limit"},
 		{"bad trusted proxy", []string{"serve", "--trusted-proxies", "10.0.0.0/8,nope"}, 2, "--trusted-proxies"},

@@ -28,6 +28,7 @@ type serveCmd struct {
 	lifetime           time.Duration
 	idleTimeout        time.Duration
 	storeTimeout       time.Duration
+	userCacheTTL       time.Duration
 	expireOnClose      bool
 	saveEveryRequest   bool
 	cookieName         string
@@ -45,6 +46,7 @@ type serveConfig struct {
 	session      latch.Config
 	limit        throttle.Rate
 	proxies      []netip.Prefix
+	userCacheTTL time.Duration
 	log          *slog.Logger
 	accessLog    bool
 }
@@ -57,6 +59,7 @@ func (c *serveCmd) flags() *flag.FlagSet {
 	fs.DurationVar(&c.lifetime, "lifetime", 14*24*time.Hour, "absolute lifetime of a session from its creation")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 0, "end a session unused this long (0: off)")
 	fs.DurationVar(&c.storeTimeout, "store-timeout", 2*time.Second, "longest wait for a store before answering 503")
+	fs.DurationVar(&c.userCacheTTL, "user-cache-ttl", time.Second, "reuse a signed-in user read from the user store this long (0: read it on every request); other processes' changes to users are seen this late")
 	fs.BoolVar(&c.expireOnClose, "expire-on-close", false, "browser-session cookies (no Max-Age or Expires)")
 	fs.BoolVar(&c.saveEveryRequest, "save-every-request", false, "refresh the expiry and write the session on every request")
 	fs.StringVar(&c.cookieName, "cookie-name", "sessionid", "session cookie `name`")
@@ -124,13 +127,14 @@ func (c *serveCmd) config() (serveConfig, error) {
 		name   string
 		d      time.Duration
 		zeroOK bool
-	}{{"lifetime", c.lifetime, false}, {"idle-timeout", c.idleTimeout, true}, {"store-timeout", c.storeTimeout, false}}
+	}{{"lifetime", c.lifetime, false}, {"idle-timeout", c.idleTimeout, true}, {"store-timeout", c.storeTimeout, false}, {"user-cache-ttl", c.userCacheTTL, true}}
 	for _, d := range durations {
 		if d.d < 0 || d.d == 0 && !d.zeroOK {
 			return cfg, usagef("latch: --%s: must be positive, got %v", d.name, d.d)
 		}
 	}
 	cfg.limit = c.loginLimit
+	cfg.userCacheTTL = c.userCacheTTL
 	cfg.accessLog = c.accessLog
 	cfg.session = latch.Config{
 		CookieName:       c.cookieName,

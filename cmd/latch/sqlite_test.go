@@ -1,8 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/latchgo/latch"
+	"github.com/latchgo/latch/auth"
 )
 
 func TestUsersPersistInSQLite(t *testing.T) {
@@ -43,5 +51,69 @@ func TestUsersFromEnvironment(t *testing.T) {
 	code, _, stderr = run(t, nil, "", "sessions", "list", "--user", "carol", "--users", "sqlite://people.db")
 	if code != 0 {
 		t.Errorf("carol not in people.db: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestSQLitePoolWritesUnderConcurrency writes from more goroutines than
+// the pool has connections, to the session, user and throttle tables of
+// one file: writers must wait for the write lock (busy_timeout, BEGIN
+// IMMEDIATE), never fail with SQLITE_BUSY.
+func TestSQLitePoolWritesUnderConcurrency(t *testing.T) {
+	dir := inTempDir(t)
+	ctx := context.Background()
+	res := &resources{}
+	defer res.Close()
+	u := storeURL{Kind: kindSQLite, Path: filepath.Join(dir, "busy.db")}
+	store, err := res.openStore(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := res.openUsers(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := res.openThrottle(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _ := res.sqlite(u.Path)
+	if got := db.Stats().MaxOpenConnections; got != sqlitePoolSize {
+		t.Errorf("MaxOpenConnections = %d, want %d", got, sqlitePoolSize)
+	}
+	bob, err := users.CreateUser(ctx, auth.User{Name: "bob", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const workers, rounds = 4 * sqlitePoolSize, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds*3)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range rounds {
+				key := fmt.Sprintf("k-%d-%d", w, i)
+				rec := latch.Record{Key: key, UserID: bob.ID, Deadline: time.Now().Add(time.Hour), Data: []byte("x")}
+				errs <- store.Save(ctx, rec)
+				errs <- users.SetPasswordHash(ctx, bob.ID, key)
+				_, err := ts.Add(ctx, "ip:127.0.0.1", time.Now(), time.Minute, 5)
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err != nil {
+			if failed++; failed <= 3 {
+				t.Error(err)
+			}
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d writes failed", failed, workers*rounds*3)
+	}
+	if n := db.Stats().OpenConnections; n > sqlitePoolSize {
+		t.Errorf("%d connections open, want at most %d", n, sqlitePoolSize)
 	}
 }

@@ -5,12 +5,30 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/latchgo/latch"
 	"github.com/latchgo/latch/memstore"
 	"github.com/latchgo/latch/sqlstore"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// The connection pool of each SQLite database. database/sql keeps only 2
+// idle connections by default: with more requests than that in flight,
+// every released connection beyond the second was closed and the next
+// request opened a new one, which parses the schema and prepares the
+// store's statements again (a quarter of the server's CPU under load).
+// WAL lets any number of connections read at once and one write; the
+// others wait for the write lock on the DSN's busy_timeout (and take it
+// at BEGIN, _txlock=immediate, so that no transaction fails on upgrading
+// its lock). A few connections per core keep the readers busy; past that,
+// requests queue in database/sql, in order and without polling, rather
+// than in SQLite's busy handler. Idle connections are kept, so a burst
+// after a quiet minute does not pay the opening again.
+const (
+	sqlitePoolSize    = 8
+	sqliteMaxIdleTime = 30 * time.Minute
 )
 
 // resources opens databases once, so that the session store and the users
@@ -30,6 +48,9 @@ func (res *resources) sqlite(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxOpenConns(sqlitePoolSize)
+	db.SetMaxIdleConns(sqlitePoolSize)
+	db.SetConnMaxIdleTime(sqliteMaxIdleTime)
 	if res.dbs == nil {
 		res.dbs = map[string]*sql.DB{}
 	}
