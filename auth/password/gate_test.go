@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,4 +122,76 @@ func TestConcurrentHashes(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// holdAll makes every operation of h wait inside its slot until release
+// is called, and returns the number of operations inside.
+func holdAll(h *password.Hasher) (inside *atomic.Int64, release func()) {
+	inside = new(atomic.Int64)
+	unblock := make(chan struct{})
+	password.Hold(h, func() {
+		inside.Add(1)
+		<-unblock
+	})
+	return inside, sync.OnceFunc(func() { close(unblock) })
+}
+
+// hashInBackground starts a hash on h and returns its result channel.
+func hashInBackground(h *password.Hasher) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := h.Hash(context.Background(), "pw")
+		errc <- err
+	}()
+	return errc
+}
+
+// waitInside yields until n operations are inside their slots.
+func waitInside(inside *atomic.Int64, n int64) {
+	for inside.Load() < n {
+		runtime.Gosched()
+	}
+}
+
+// TestBusyLeavesOneCPU checks that while Busy reports other work, hashes
+// leave the last slot free, and take it again when the work is done.
+func TestBusyLeavesOneCPU(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	h := newHasher(t, password.Options{Argon2: cheap, MaxConcurrent: 2, Busy: busy.Load})
+	if got := h.MaxConcurrent(); got != 2 {
+		t.Fatalf("MaxConcurrent = %d, want 2", got)
+	}
+	inside, release := holdAll(h)
+	defer release()
+	first, second := hashInBackground(h), hashInBackground(h)
+	waitInside(inside, 1)
+	waitForWaiters(h, 1)
+	if n := inside.Load(); n != 1 {
+		t.Fatalf("%d hashes run while busy, want 1", n)
+	}
+	busy.Store(false) // the other work is done: the reserve opens
+	waitInside(inside, 2)
+	release()
+	for _, errc := range []<-chan error{first, second} {
+		if err := <-errc; err != nil {
+			t.Errorf("hash: %v", err)
+		}
+	}
+}
+
+// TestNotBusyUsesEverySlot checks that without other work every slot is
+// open.
+func TestNotBusyUsesEverySlot(t *testing.T) {
+	h := newHasher(t, password.Options{Argon2: cheap, MaxConcurrent: 2, Busy: func() bool { return false }})
+	inside, release := holdAll(h)
+	defer release()
+	first, second := hashInBackground(h), hashInBackground(h)
+	waitInside(inside, 2) // hangs, and the test times out, if one waits
+	release()
+	for _, errc := range []<-chan error{first, second} {
+		if err := <-errc; err != nil {
+			t.Errorf("hash: %v", err)
+		}
+	}
 }

@@ -35,6 +35,15 @@ type Options struct {
 	// QueueTimeout is how long a caller waits for a turn before it gets
 	// ErrBusy. Default: 5s.
 	QueueTimeout time.Duration
+
+	// Busy, when set, reports whether the program is serving other work,
+	// such as signed-in users' requests. While it is, hashing leaves one
+	// CPU to that work: at most MaxConcurrent-1 hashes run at once (and
+	// at least one). A hash holds its CPU for tens of milliseconds, and
+	// the Go scheduler takes it back only every 10 ms, so without this a
+	// flood of sign-ins multiplies the latency of every other request.
+	// Default nil: all MaxConcurrent slots are always open.
+	Busy func() bool
 }
 
 // A Hasher hashes and verifies passwords under a concurrency limit.
@@ -73,12 +82,12 @@ func New(opts Options) (*Hasher, error) {
 	return &Hasher{
 		params: p,
 		limits: defaultLimits,
-		gate:   newGate(opts.MaxConcurrent, opts.MaxQueue, opts.QueueTimeout),
+		gate:   newGate(opts.MaxConcurrent, opts.MaxQueue, opts.QueueTimeout, opts.Busy),
 	}, nil
 }
 
 // MaxConcurrent returns how many hash operations may run at once.
-func (h *Hasher) MaxConcurrent() int { return cap(h.gate.slots) }
+func (h *Hasher) MaxConcurrent() int { return cap(h.gate.slots) + cap(h.gate.reserve) }
 
 // Params returns the argon2id parameters of new hashes.
 func (h *Hasher) Params() Params { return h.params }

@@ -63,7 +63,8 @@ func openApp(ctx context.Context, cfg serveConfig, c *cli) (_ *app, err error) {
 	if a.sessions, err = latch.New(site.Instrument(a.store, metrics), scfg); err != nil {
 		return nil, usagef("latch: %v", err)
 	}
-	if a.auth, err = newAuth(a.sessions, a.users, ts, cfg); err != nil {
+	serving := new(site.Serving)
+	if a.auth, err = newAuth(a.sessions, a.users, ts, serving, cfg); err != nil {
 		return nil, err
 	}
 	if err := a.bootstrap(ctx, c); err != nil {
@@ -81,14 +82,16 @@ func openApp(ctx context.Context, cfg serveConfig, c *cli) (_ *app, err error) {
 		Metrics:      metrics,
 		Ready:        a.ready,
 		ReadyTimeout: a.timeout,
+		Serving:      serving,
 	})
 	return a, nil
 }
 
 // newAuth returns the auth of the site, with the login limit and an audit
-// log on the site's logger.
-func newAuth(m *latch.Manager, users auth.Users, ts throttle.Store, cfg serveConfig) (*auth.Auth, error) {
-	hasher, err := password.New(password.Options{})
+// log on the site's logger. Hashing leaves a CPU to the requests that
+// serving counts.
+func newAuth(m *latch.Manager, users auth.Users, ts throttle.Store, serving *site.Serving, cfg serveConfig) (*auth.Auth, error) {
+	hasher, err := password.New(password.Options{Busy: serving.Busy})
 	if err != nil {
 		return nil, failf("%v", err)
 	}

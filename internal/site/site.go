@@ -42,6 +42,10 @@ type Config struct {
 
 	// ReadyTimeout bounds Ready. Default 2 s.
 	ReadyTimeout time.Duration
+
+	// Serving, when set, counts the requests in flight for the password
+	// hasher; see [Serving].
+	Serving *Serving
 }
 
 // site holds the handlers' dependencies.
@@ -84,10 +88,14 @@ func New(cfg Config) http.Handler {
 	// the auth middleware, and no browser or proxy may cache it.
 	app := cfg.Sessions.Handler(cfg.Auth.Middleware(s.routes()))
 	top.Handle("/", private(apiErrors(auth.CrossOrigin(app))))
-	if cfg.AccessLog == nil && cfg.Metrics == nil {
-		return secure(top)
+	var h http.Handler = secure(top)
+	if cfg.Serving != nil {
+		h = cfg.Serving.count(h)
 	}
-	return accessLog(cfg.AccessLog, cfg.Metrics, secure(top))
+	if cfg.AccessLog == nil && cfg.Metrics == nil {
+		return h
+	}
+	return accessLog(cfg.AccessLog, cfg.Metrics, h)
 }
 
 // routes returns the mux of the pages and the API.
