@@ -1,6 +1,7 @@
 package latch_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -474,5 +475,33 @@ func read(resp *http.Response) string {
 		if err != nil {
 			return b.String()
 		}
+	}
+}
+
+// stuckStore never answers: every call waits until its context ends.
+type stuckStore struct{ latch.Store }
+
+func (stuckStore) Load(ctx context.Context, key string) (latch.Record, error) {
+	<-ctx.Done()
+	return latch.Record{}, ctx.Err()
+}
+
+// TestStoreTimeoutBoundsAStuckStore checks that a store that does not
+// answer holds no request past StoreTimeout: the request gets a 503. Were
+// the deadline not passed to the store, the test would hang.
+func TestStoreTimeoutBoundsAStuckStore(t *testing.T) {
+	m, _ := newManager(t, latch.Config{})
+	c := newClient(t, m, app(t))
+	c.do("GET", "/set?a=1")
+	stuck, err := latch.New(stuckStore{m.Store()}, latch.Config{StoreTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.h = stuck.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app(t)(w, r, latch.FromContext(r.Context()))
+	}))
+	resp := c.do("GET", "/get?k=a")
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a stuck store: status %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -73,4 +75,53 @@ func TestKillLosesNoAcknowledgedWrite(t *testing.T) {
 		t.Errorf("%d of %d acknowledged writes lost in the crash", lost, len(acked))
 	}
 	t.Logf("%d writes acknowledged before the kill, all kept", len(acked))
+}
+
+// TestLockedStoreAnswers503AndRecovers holds the SQLite database's write
+// lock from another connection, as a stuck writer would: a request that
+// must write answers 503 with Retry-After, never a sign-out, and once the
+// lock is released the very next request succeeds. (That the store
+// timeout bounds the wait is checked without a clock in the engine's
+// TestStoreTimeoutBoundsAStuckStore.)
+func TestLockedStoreAnswers503AndRecovers(t *testing.T) {
+	t.Parallel()
+	s := startServerWith(t, serverOptions{args: []string{"--store-timeout", "500ms"}})
+	c := s.admin(t)
+	if r := c.put(t, "before", "1"); r.status != http.StatusNoContent {
+		t.Fatalf("PUT before the lock: status %d", r.status)
+	}
+
+	db, err := sql.Open("sqlite", filepath.Join(s.dir, "latch.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+
+	r := c.put(t, "during", "1")
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+		t.Errorf("PUT while the store is locked: status %d, Retry-After %q; want 503 with Retry-After",
+			r.status, r.header.Get("Retry-After"))
+	}
+	if _, err := conn.ExecContext(t.Context(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+
+	if r := c.put(t, "after", "1"); r.status != http.StatusNoContent {
+		t.Errorf("first PUT after the lock is released: status %d, want 204", r.status)
+	}
+	c.wantWelcome(t, "admin") // the session survived: no silent sign-out
+	data := getSession(t, c).Data
+	for _, k := range []string{"before", "after"} {
+		if _, ok := data[k]; !ok {
+			t.Errorf("value %q lost", k)
+		}
+	}
 }
