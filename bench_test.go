@@ -2,7 +2,6 @@ package latch_test
 
 import (
 	"net/http"
-	"strconv"
 	"testing"
 
 	"github.com/latchgo/latch"
@@ -113,5 +112,4 @@ func benchHandler(b *testing.B, h http.Handler, cookie *http.Cookie) {
 		clear(w.h)
 		h.ServeHTTP(w, r)
 	}
-	_ = strconv.Itoa
 }

@@ -324,8 +324,9 @@ func (s *Session) CreatedAt() (time.Time, error) {
 	return s.h.created, nil
 }
 
-// IsNew reports whether the session is not in the store yet: the request
-// came without a live session, or the session was destroyed.
+// IsNew reports whether the session is not in the store under its
+// current ID yet: the request came without a live session, or this
+// request destroyed it or cycled its ID.
 func (s *Session) IsNew() (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

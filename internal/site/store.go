@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"fmt"
-	"io"
 	"iter"
 	"time"
 
@@ -26,9 +25,8 @@ var (
 // [latch.Sweeper], [latch.Iterator], [latch.Pinger]), so a type assertion
 // on it always succeeds: each of them forwards to the wrapped store when
 // that has the capability, and otherwise returns an error wrapping
-// [latch.ErrNotSupported]. Callers that must know in advance ask
-// [InstrumentedStore.Has] or unwrap the store with [InstrumentedStore.Unwrap].
-// This keeps one decorator for every combination of capabilities.
+// [latch.ErrNotSupported]. This keeps one decorator for every combination
+// of capabilities.
 type InstrumentedStore struct {
 	inner   latch.Store
 	metrics *Metrics
@@ -38,32 +36,6 @@ type InstrumentedStore struct {
 // closing s stays the caller's job.
 func Instrument(s latch.Store, m *Metrics) *InstrumentedStore {
 	return &InstrumentedStore{inner: s, metrics: m}
-}
-
-// Unwrap returns the wrapped store.
-func (s *InstrumentedStore) Unwrap() latch.Store { return s.inner }
-
-// Has reports whether the wrapped store implements the capability that
-// the pointer-to-interface c names, such as (*latch.UserIndex)(nil).
-func (s *InstrumentedStore) Has(c any) bool {
-	switch c.(type) {
-	case *latch.UserIndex:
-		_, ok := s.inner.(latch.UserIndex)
-		return ok
-	case *latch.Sweeper:
-		_, ok := s.inner.(latch.Sweeper)
-		return ok
-	case *latch.Iterator:
-		_, ok := s.inner.(latch.Iterator)
-		return ok
-	case *latch.Pinger:
-		_, ok := s.inner.(latch.Pinger)
-		return ok
-	case *io.Closer:
-		_, ok := s.inner.(io.Closer)
-		return ok
-	}
-	return false
 }
 
 // time records the time since start under op.
